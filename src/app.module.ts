@@ -1,0 +1,46 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ApiTokenGuard } from './common/api-token.guard';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { AppConfigModule } from './config/config.module';
+import { AppRole, Environment } from './config/environment';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { PrismaModule } from './prisma/prisma.module';
+import { QueueModule } from './queue/queue.module';
+
+export interface RoleFlags {
+  /** Serves the HTTP API (roles `all` and `api`). */
+  http: boolean;
+  /** Runs queue workers and scheduled jobs (roles `all` and `worker`). */
+  worker: boolean;
+}
+
+export function roleFlags(role: AppRole): RoleFlags {
+  return { http: role !== AppRole.Worker, worker: role !== AppRole.Api };
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(env: Environment): DynamicModule {
+    const roles = roleFlags(env.APP_ROLE);
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggingModule,
+        PrismaModule,
+        QueueModule,
+        ScheduleModule.forRoot(),
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: true }) },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
+        ...(roles.worker ? [] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { Environment } from '../config/environment';
+import { constantTimeEqual } from './constant-time';
+import { IS_PUBLIC } from './public.decorator';
+
+/** Every route needs `Authorization: Bearer <API_TOKEN>` unless it is marked @Public(). */
+@Injectable()
+export class ApiTokenGuard implements CanActivate {
+  private readonly token: string;
+
+  constructor(
+    private readonly reflector: Reflector,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.token = config.get('API_TOKEN', { infer: true });
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedException('Missing bearer token: send Authorization: Bearer <API_TOKEN>');
+    if (!constantTimeEqual(match[1], this.token)) throw new UnauthorizedException('Invalid API token');
+    return true;
+  }
+}

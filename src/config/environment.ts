@@ -1,0 +1,220 @@
+import { existsSync } from 'node:fs';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export enum AppRole {
+  All = 'all',
+  Api = 'api',
+  Worker = 'worker',
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every setting the service reads, validated once at start-up. Defaults work against this
+ * machine's local Postgres and Redis and the Plum sandbox on port 4010.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @Min(0)
+  @Max(65535)
+  @IsInt()
+  PORT = 3000;
+
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/plumline';
+
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Namespaces every BullMQ key, so several deployments (or test runs) can share one Redis. */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/)
+  REDIS_PREFIX = 'plumline';
+
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PLUM_API_URL = 'http://localhost:4010';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  PLUM_CLIENT_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  PLUM_CLIENT_SECRET?: string;
+
+  /** A token managed elsewhere; when set, the client never calls /authenticate. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  PLUM_API_TOKEN?: string;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(120_000)
+  @IsInt()
+  PLUM_TIMEOUT_MS = 10_000;
+
+  /** Where Plum reaches this service; the webhook URLs registered with Plum start with it. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  @Transform(toBool)
+  @IsBoolean()
+  ALLOW_INSECURE_WEBHOOK_URL = false;
+
+  @IsIn(['on', 'off'])
+  WEBHOOK_REGISTRATION: 'on' | 'off' = 'on';
+
+  /** When set, webhooks must carry it as ?token= or X-Webhook-Token. */
+  @Transform(emptyToUndefined)
+  @MinLength(16)
+  @IsOptional()
+  @IsString()
+  WEBHOOK_SECRET?: string;
+
+  /** Bearer token for every endpoint but the webhooks, health and iCal feeds. */
+  @MinLength(16)
+  @IsString()
+  API_TOKEN!: string;
+
+  @IsEnum(AppRole)
+  APP_ROLE: AppRole = AppRole.All;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(500)
+  @IsInt()
+  WORKER_CONCURRENCY = 10;
+
+  /** Attempts per event before it is failed for good; with the backoff, 8 spans about an hour. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(50)
+  @IsInt()
+  JOB_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  JOB_BACKOFF_MS = 15_000;
+
+  @Transform(toBool)
+  @IsBoolean()
+  HOLD_REQUESTS = true;
+
+  @Transform(toInt)
+  @Min(0)
+  @IsInt()
+  RECONCILE_INTERVAL_MINUTES = 360;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  RECONCILE_RATE_PER_SECOND = 5;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  EVENT_RETENTION_DAYS = 30;
+
+  @Transform(toInt)
+  @Min(100)
+  @IsInt()
+  RELAY_INTERVAL_MS = 5_000;
+
+  @Transform(toInt)
+  @Min(100)
+  @IsInt()
+  SHUTDOWN_TIMEOUT_MS = 15_000;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  @Transform(emptyToUndefined)
+  @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  ICAL_SECRET?: string;
+}
+
+export class ConfigurationError extends Error {}
+
+function describe(error: ValidationError): string {
+  const shown = typeof error.value === 'string' ? JSON.stringify(error.value) : String(error.value);
+  const reasons = Object.values(error.constraints ?? {}).join(', ');
+  return error.value === undefined ? `${error.property} is required (${reasons})` : `${error.property}=${shown}: ${reasons}`;
+}
+
+const SECRET_VARIABLES = new Set(['PLUM_CLIENT_SECRET', 'PLUM_API_TOKEN', 'WEBHOOK_SECRET', 'API_TOKEN', 'ICAL_SECRET']);
+
+/** Validates raw variables into a typed Environment; throws one line naming each bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { forbidUnknownValues: false, stopAtFirstError: true });
+  const problems = errors.map((e) =>
+    SECRET_VARIABLES.has(e.property) && e.value !== undefined
+      ? `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`
+      : describe(e),
+  );
+  if (!env.PLUM_API_TOKEN && !(env.PLUM_CLIENT_ID && env.PLUM_CLIENT_SECRET)) {
+    problems.push('PLUM_CLIENT_ID and PLUM_CLIENT_SECRET (or PLUM_API_TOKEN) are required');
+  }
+  const publicUrl = safeUrl(env.PUBLIC_URL);
+  const registers = env.WEBHOOK_REGISTRATION === 'on' && env.APP_ROLE !== AppRole.Worker;
+  if (registers && publicUrl && publicUrl.protocol !== 'https:' && !env.ALLOW_INSECURE_WEBHOOK_URL) {
+    problems.push(`PUBLIC_URL must be https (Plum only calls HTTPS endpoints); set ALLOW_INSECURE_WEBHOOK_URL=true for the local sandbox`);
+  }
+  if (problems.length > 0) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  return env;
+}
+
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The environment of this process: the real variables, over `.env` when one is present. */
+export function loadEnvironment(envFile = '.env'): Environment {
+  if (existsSync(envFile)) process.loadEnvFile(envFile); // never overrides a variable already set
+  return validateEnvironment({ ...process.env });
+}
