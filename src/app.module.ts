@@ -9,6 +9,9 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { QueueModule } from './queue/queue.module';
+import { ReservationsModule } from './reservations/reservations.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { WebhookRegistrationModule } from './webhook-registration/webhook-registration.module';
 
 export interface RoleFlags {
   /** Serves the HTTP API (roles `all` and `api`). */
@@ -34,12 +37,14 @@ export class AppModule {
         QueueModule,
         ScheduleModule.forRoot(),
         HealthModule,
+        WebhookRegistrationModule,
+        ReservationsModule,
+        WebhooksModule.register({ worker: roles.worker }),
       ],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: true }) },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_GUARD, useClass: ApiTokenGuard },
-        ...(roles.worker ? [] : []),
       ],
     };
   }

@@ -32,8 +32,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       if (typeof response === 'string') return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: response };
-      // Nest's own exceptions already carry { statusCode, error, message }; terminus sends its health report.
-      return response as ErrorBody | HealthBody;
+      // Nest's own exceptions carry { statusCode, error, message }; terminus sends its health report.
+      const body = response as Partial<ErrorBody> & Record<string, unknown>;
+      if (body.statusCode === undefined) return body as HealthBody;
+      const { error, message, ...rest } = body;
+      return { statusCode, error: error ?? STATUS_CODES[statusCode] ?? 'Error', message: message ?? exception.message, ...rest, ...{ statusCode } };
     }
     // Errors raised by Fastify itself (body too large, unsupported media type, malformed JSON).
     const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;

@@ -1,0 +1,43 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { EventJobData, JobName, QueueName } from '../queue/queue.constants';
+import { QueueableEvent } from './webhook-event.repository';
+
+/** A Redis that hangs (rather than refusing) must not hold a webhook response for long. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+/** Puts events on the BullMQ queue. The jobId makes a second add of the same event a no-op. */
+@Injectable()
+export class EventQueueService {
+  constructor(@InjectQueue(QueueName.Events) private readonly queue: Queue<EventJobData>) {}
+
+  /**
+   * Adds every event in one round trip. An event processed before (a replay: `attempts > 0`) may
+   * still have its finished job kept in Redis, and an add under the same id would be ignored, so
+   * that job is removed first.
+   */
+  async enqueue(events: QueueableEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const jobs = events.map((event) =>
+      event.kind === 'booking'
+        ? { name: JobName.BookingEvent, data: { eventId: event.eventId, bookingCode: event.bookingCode! }, opts: { jobId: event.eventId } }
+        : { name: JobName.ListingEvent, data: { eventId: event.eventId, listingId: event.listingId! }, opts: { jobId: event.eventId } },
+    );
+    const replays = events.filter((e) => e.attempts > 0);
+    await withTimeout(
+      (async () => {
+        await Promise.all(replays.map((e) => this.queue.remove(e.eventId)));
+        await this.queue.addBulk(jobs);
+      })(),
+    );
+  }
+}
+
+function withTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not accept the jobs within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

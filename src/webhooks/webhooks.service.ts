@@ -1,0 +1,84 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { BookingWebhookDto, ListingWebhookDto, WebhookAckDto } from './dto/webhook-payload.dto';
+import { ReplayAcceptedDto, WebhookEventDto, WebhookEventPageDto, WebhookEventQueryDto, WebhookEventStatsDto } from './dto/webhook-event.dto';
+import { EventQueueService } from './event-queue.service';
+import { WebhookEventRepository } from './webhook-event.repository';
+import { WebhookIngestService } from './webhook-ingest.service';
+
+type RawPayload = Record<string, unknown>;
+
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly ingest: WebhookIngestService,
+    private readonly events: WebhookEventRepository,
+    private readonly queue: EventQueueService,
+  ) {}
+
+  /** `raw` is the body as received, unknown fields included: that is what the inbox keeps. */
+  async receiveBooking(dto: BookingWebhookDto, raw: RawPayload): Promise<WebhookAckDto> {
+    const status = await this.ingest.ingest({
+      eventId: dto.eventId.toLowerCase(),
+      kind: 'booking',
+      bookingCode: dto.bookingCode,
+      listingId: null,
+      eventTimestamp: new Date(dto.timestamp),
+      payload: raw,
+    });
+    return { acknowledged: true, status, eventId: dto.eventId };
+  }
+
+  async receiveListing(dto: ListingWebhookDto, raw: RawPayload): Promise<WebhookAckDto> {
+    const status = await this.ingest.ingest({
+      eventId: dto.eventId.toLowerCase(),
+      kind: 'listing',
+      bookingCode: null,
+      listingId: dto.listingId,
+      eventTimestamp: new Date(dto.timestamp),
+      payload: raw,
+    });
+    return { acknowledged: true, status, eventId: dto.eventId };
+  }
+
+  async list(query: WebhookEventQueryDto): Promise<WebhookEventPageDto> {
+    const after = query.cursor ? decodeCursor(query.cursor, ['receivedAt', 'eventId'] as const) : undefined;
+    const page = await this.events.list(
+      { status: query.status, bookingCode: query.bookingCode },
+      query.limit,
+      after && { receivedAt: new Date(after.receivedAt), eventId: after.eventId },
+    );
+    return {
+      items: page.items.map((e) => WebhookEventDto.from(e)),
+      nextCursor: page.next && encodeCursor({ receivedAt: page.next.receivedAt.toISOString(), eventId: page.next.eventId }),
+    };
+  }
+
+  async get(eventId: string): Promise<WebhookEventDto> {
+    const event = await this.events.find(eventId);
+    if (!event) throw new NotFoundException(`No event ${eventId}`);
+    return WebhookEventDto.from(event);
+  }
+
+  async stats(): Promise<WebhookEventStatsDto> {
+    const counts = await this.events.countByStatus();
+    return { ...counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+  }
+
+  /** Processes a processed or failed event again (the booking is fetched afresh, so this is safe). */
+  async replay(eventId: string): Promise<ReplayAcceptedDto> {
+    const event = await this.events.claimForReplay(eventId);
+    if (!event) {
+      const existing = await this.events.find(eventId);
+      if (!existing) throw new NotFoundException(`No event ${eventId}`);
+      throw new ConflictException(`Event ${eventId} is ${existing.status}: only processed or failed events can be replayed`);
+    }
+    try {
+      await this.queue.enqueue([event]);
+      await this.events.markQueued([event.eventId]);
+      return { eventId, status: 'queued' };
+    } catch {
+      return { eventId, status: 'received' }; // the relay enqueues it when Redis answers
+    }
+  }
+}
