@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule, roleFlags } from './app.module';
 import { Environment } from './config/environment';
+import { setupOpenApi } from './openapi';
 
 /** Webhook payloads are a few hundred bytes; nothing this service accepts is larger. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -36,6 +37,7 @@ export async function createHttpApp(env: Environment): Promise<NestFastifyApplic
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  setupOpenApi(app);
   return app;
 }
 

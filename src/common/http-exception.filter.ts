@@ -35,8 +35,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       // Nest's own exceptions carry { statusCode, error, message }; terminus sends its health report.
       const body = response as Partial<ErrorBody> & Record<string, unknown>;
       if (body.statusCode === undefined) return body as HealthBody;
-      const { error, message, ...rest } = body;
-      return { statusCode, error: error ?? STATUS_CODES[statusCode] ?? 'Error', message: message ?? exception.message, ...rest, ...{ statusCode } };
+      const { error, message, statusCode: _status, ...rest } = body;
+      return { statusCode, error: error ?? STATUS_CODES[statusCode] ?? 'Error', message: message ?? exception.message, ...rest };
     }
     // Errors raised by Fastify itself (body too large, unsupported media type, malformed JSON).
     const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;

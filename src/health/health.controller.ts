@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../common/public.decorator';
 import { DatabaseHealthIndicator } from './database.health';
 import { RedisHealthIndicator } from './redis.health';
+import { WebhookRegistrationHealthIndicator } from './webhook-registration.health';
 
 @Public()
 @Controller('health')
@@ -11,6 +12,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly webhookRegistration: WebhookRegistrationHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. No dependency is checked, so a Postgres outage does not restart it. */
@@ -20,10 +22,14 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: Postgres and Redis answer. 503 otherwise. */
+  /** Readiness: Postgres and Redis answer (503 otherwise); also reports the webhook registration state, which never fails it. */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.database.isHealthy('database'), () => this.redis.isHealthy('redis')]);
+    return this.health.check([
+      () => this.database.isHealthy('database'),
+      () => this.redis.isHealthy('redis'),
+      () => this.webhookRegistration.isHealthy('webhookRegistration'),
+    ]);
   }
 }
