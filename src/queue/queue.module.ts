@@ -5,13 +5,24 @@ import { Environment } from '../config/environment';
 import { QueueConnectionLogger } from './queue-connection.logger';
 import { QueueName } from './queue.constants';
 
+/**
+ * Reconnect quickly after a Redis restart (BullMQ's default waits up to 20 s between attempts), so
+ * workers resume and the relay drains the backlog soon after Redis is back.
+ */
+function redisConnection(config: ConfigService<Environment, true>) {
+  return {
+    url: config.get('REDIS_URL', { infer: true }),
+    retryStrategy: (attempt: number) => Math.min(250 * attempt, 2_000),
+  };
+}
+
 @Global()
 @Module({
   imports: [
     BullModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => ({
-        connection: { url: config.get('REDIS_URL', { infer: true }) },
+        connection: redisConnection(config),
         prefix: config.get('REDIS_PREFIX', { infer: true }),
       }),
     }),
@@ -19,11 +30,8 @@ import { QueueName } from './queue.constants';
       name: QueueName.Events,
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => ({
-        connection: {
-          url: config.get('REDIS_URL', { infer: true }),
-          // The webhook path must not wait on a Redis that is down: fail fast, the relay enqueues later.
-          enableOfflineQueue: false,
-        },
+        // Workers are created with the queue's connection options (@nestjs/bullmq), so these serve both.
+        connection: redisConnection(config),
         prefix: config.get('REDIS_PREFIX', { infer: true }),
         defaultJobOptions: {
           attempts: config.get('JOB_ATTEMPTS', { infer: true }),

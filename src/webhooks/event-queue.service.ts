@@ -27,6 +27,9 @@ export class EventQueueService {
     const replays = events.filter((e) => e.attempts > 0);
     await withTimeout(
       (async () => {
+        // Fail fast while Redis is away instead of piling commands into the client's offline queue.
+        const client = await this.queue.getBackend().client;
+        if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
         await Promise.all(replays.map((e) => this.queue.remove(e.eventId)));
         await this.queue.addBulk(jobs);
       })(),
