@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ApiTokenGuard } from './common/api-token.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { BookingsModule } from './bookings/bookings.module';
 import { AppConfigModule } from './config/config.module';
 import { AppRole, Environment } from './config/environment';
 import { HealthModule } from './health/health.module';
@@ -40,6 +41,7 @@ export class AppModule {
         WebhookRegistrationModule,
         ReservationsModule,
         WebhooksModule.register({ worker: roles.worker }),
+        BookingsModule.register({ worker: roles.worker }),
       ],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: true }) },

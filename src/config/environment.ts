@@ -128,7 +128,7 @@ export class Environment {
   @Transform(toInt)
   @Min(1)
   @IsInt()
-  JOB_BACKOFF_MS = 15_000;
+  JOB_BACKOFF_MS = 30_000;
 
   @Transform(toBool)
   @IsBoolean()

@@ -6,6 +6,10 @@ export enum QueueName {
 export enum JobName {
   BookingEvent = 'booking-event',
   ListingEvent = 'listing-event',
+  /** Re-fetch one booking on demand (POST /reservations/{code}/sync). */
+  SyncBooking = 'sync-booking',
+  /** The periodic sweep that re-fetches every reservation that can still change. */
+  Reconcile = 'reconcile',
 }
 
 /** Job payloads carry ids only; the worker fetches the current state from Plum. */
@@ -19,4 +23,10 @@ export interface ListingEventJob {
   listingId: number;
 }
 
-export type EventJobData = BookingEventJob | ListingEventJob;
+export interface SyncBookingJob {
+  bookingCode: string;
+}
+
+export type ReconcileJob = Record<string, never>;
+
+export type EventJobData = BookingEventJob | ListingEventJob | SyncBookingJob | ReconcileJob;

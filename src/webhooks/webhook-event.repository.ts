@@ -63,11 +63,12 @@ export class WebhookEventRepository {
     });
   }
 
-  async markProcessing(eventId: string): Promise<void> {
-    await this.prisma.webhookEvent.updateMany({
-      where: { eventId },
-      data: { status: WebhookEventStatus.processing, attempts: { increment: 1 } },
-    });
+  /** Marks an attempt as started; returns the event's own timestamp (null when the row is gone or had none). */
+  async markProcessing(eventId: string): Promise<Date | null> {
+    const rows = await this.prisma.$queryRaw<{ event_timestamp: Date | null }[]>`
+      UPDATE webhook_events SET status = 'processing', attempts = attempts + 1, updated_at = now()
+      WHERE event_id = ${eventId}::uuid RETURNING event_timestamp`;
+    return rows[0]?.event_timestamp ?? null;
   }
 
   async markProcessed(eventId: string): Promise<void> {

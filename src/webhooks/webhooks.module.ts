@@ -14,6 +14,8 @@ export class WebhooksModule {
   static register(options: { worker: boolean }): DynamicModule {
     return {
       module: WebhooksModule,
+      // The event repository and queue are used by the bookings worker too.
+      global: true,
       controllers: [WebhooksController, WebhookEventsController],
       providers: [
         WebhookEventRepository,
