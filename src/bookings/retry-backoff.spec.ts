@@ -1,8 +1,8 @@
-import type { Job } from 'bullmq';
+import type { MinimalJob } from 'bullmq';
 import { PlumTransientError } from '../plum/plum.errors';
 import { retryBackoff } from './retry-backoff';
 
-const job = (delay: number) => ({ opts: { backoff: { type: 'plum', delay } } }) as unknown as Job;
+const job = (delay: number) => ({ opts: { backoff: { type: 'plum', delay } } }) as unknown as MinimalJob;
 
 describe('retryBackoff', () => {
   it('doubles per attempt within ±20% jitter', () => {

@@ -9,15 +9,15 @@ describe('parsePlumBooking', () => {
   });
 
   it.each([
-    ['no bookingCode', { ...valid, bookingCode: undefined }, /bookingCode is missing/],
+    ['no bookingCode', { ...valid, bookingCode: undefined }, /bookingCode is missing/, undefined],
     ['another booking', valid, /not the one requested/, 'PG-OTHER'],
-    ['a string listingId', { ...valid, listingId: '12' }, /listingId is missing or not an integer/],
-    ['no status', { ...valid, status: '' }, /status is missing/],
-    ['a bad checkIn', { ...valid, checkIn: '2027-02-30' }, /checkIn is missing or not yyyy-MM-dd/],
-    ['checkOut before checkIn', { ...valid, checkOut: '2027-01-09' }, /checkOut 2027-01-09 is not after checkIn 2027-01-10/],
-    ['checkOut equal to checkIn', { ...valid, checkOut: '2027-01-10' }, /is not after checkIn/],
-    ['an array', [valid], /not a JSON object/],
-  ])('refuses %s with a clear, permanent error', (_, body, message, requested?: string) => {
+    ['a string listingId', { ...valid, listingId: '12' }, /listingId is missing or not an integer/, undefined],
+    ['no status', { ...valid, status: '' }, /status is missing/, undefined],
+    ['a bad checkIn', { ...valid, checkIn: '2027-02-30' }, /checkIn is missing or not yyyy-MM-dd/, undefined],
+    ['checkOut before checkIn', { ...valid, checkOut: '2027-01-09' }, /checkOut 2027-01-09 is not after checkIn 2027-01-10/, undefined],
+    ['checkOut equal to checkIn', { ...valid, checkOut: '2027-01-10' }, /is not after checkIn/, undefined],
+    ['an array', [valid], /not a JSON object/, undefined],
+  ])('refuses %s with a clear, permanent error', (_, body, message, requested) => {
     expect(() => parsePlumBooking(body, requested)).toThrow(message);
     expect(() => parsePlumBooking(body, requested)).toThrow(InvalidPlumBookingError);
   });

@@ -33,7 +33,7 @@ export class ListingWebhookDto {
   @IsISO8601({ strict: true }, { message: 'timestamp must be an ISO 8601 date-time' })
   timestamp!: string;
 
-  @ApiProperty({ nullable: true, required: false, description: 'Always null for listing events' })
+  @ApiProperty({ type: String, nullable: true, required: false, description: 'Always null for listing events' })
   @ValidateIf((_, value) => value !== undefined)
   @Equals(null, { message: 'bookingCode must be null for a listing event' })
   bookingCode?: null;
