@@ -51,6 +51,7 @@ describe('respondByFor and blockPlanFor', () => {
     expect(blockPlanFor('Request', later, true, now)).toEqual({ kind: 'tentative', expiresAt: later });
     expect(blockPlanFor('Request', later, false, now)).toEqual({ kind: 'none' });
     expect(blockPlanFor('Request', new Date('2026-12-01T09:00:00Z'), true, now)).toEqual({ kind: 'none' });
-    for (const status of ['Declined', 'Cancelled', 'Initiated', 'OnHold']) expect(blockPlanFor(status, null, true, now)).toEqual({ kind: 'none' });
+    for (const status of ['Declined', 'Cancelled', 'Initiated']) expect(blockPlanFor(status, null, true, now)).toEqual({ kind: 'none' });
+    expect(blockPlanFor('OnHold', null, true, now)).toEqual({ kind: 'keep' });
   });
 });

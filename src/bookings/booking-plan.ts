@@ -1,10 +1,10 @@
-import { BookingStatus, PlumBooking } from '../plum/plum.types';
+import { BOOKING_STATUSES, BookingStatus, PlumBooking } from '../plum/plum.types';
 import { canonicalStatus, guestFields, optionalAmount, optionalInt, parseTimestamp } from '../plum/plum-booking.mapper';
 
 const REQUEST_WINDOW_MS = 24 * 3600 * 1000;
 
-/** What a booking's dates should hold after this state is applied. */
-export type BlockPlan = { kind: 'booking' } | { kind: 'tentative'; expiresAt: Date } | { kind: 'none' };
+/** What a booking's dates should hold after this state is applied; `keep` leaves them as they are. */
+export type BlockPlan = { kind: 'booking' } | { kind: 'tentative'; expiresAt: Date } | { kind: 'none' } | { kind: 'keep' };
 
 /** The reservation row as stored, derived from one fetched booking. */
 export interface ReservationSnapshot {
@@ -57,8 +57,13 @@ export function respondByFor(snapshot: ReservationSnapshot, stored: { status: st
   return new Date(firstSeenAt.getTime() + REQUEST_WINDOW_MS);
 }
 
-/** Confirmed blocks its dates; a request holds them until its deadline (unless disabled); nothing else blocks. */
+/**
+ * Confirmed blocks its dates; a request holds them until its deadline (unless disabled); Declined,
+ * Cancelled and Initiated block nothing. A status we do not know changes no dates: whatever the
+ * booking held stays, until a status we understand arrives.
+ */
 export function blockPlanFor(status: string, respondBy: Date | null, holdRequests: boolean, now: Date): BlockPlan {
+  if (!(BOOKING_STATUSES as readonly string[]).includes(status)) return { kind: 'keep' };
   if (status === ('Confirmed' satisfies BookingStatus)) return { kind: 'booking' };
   if (status === ('Request' satisfies BookingStatus) && holdRequests && respondBy && respondBy > now) return { kind: 'tentative', expiresAt: respondBy };
   return { kind: 'none' };

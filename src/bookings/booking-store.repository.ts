@@ -15,7 +15,7 @@ export interface StoredState {
   upstreamVersion: Date;
 }
 
-export type BlockOutcome = 'booking' | 'tentative' | 'none' | 'conflict';
+export type BlockOutcome = 'booking' | 'tentative' | 'none' | 'conflict' | 'kept';
 
 export type ApplyResult =
   | { outcome: 'stale'; stored: StoredState }
@@ -128,6 +128,7 @@ export class BookingStoreRepository {
   }
 
   private async placeBlock(tx: Tx, s: ReservationSnapshot, plan: BlockPlan): Promise<{ block: BlockOutcome; conflictsWith: string[]; newConflicts: string[] }> {
+    if (plan.kind === 'keep') return { block: 'kept', conflictsWith: [], newConflicts: [] };
     if (plan.kind === 'none') {
       await tx.$executeRaw`DELETE FROM blocked_ranges WHERE booking_code = ${s.bookingCode}`;
       await this.resolveConflictsOf(tx, s.bookingCode);

@@ -54,6 +54,8 @@ export async function createTestContext(): Promise<TestContext> {
 
 export interface TestApp {
   app: NestFastifyApplication;
+  /** http://127.0.0.1:<port> when started with `listen: true` (a real socket, e.g. for the sandbox's deliveries). */
+  url: string;
   env: Environment;
   prisma: PrismaService;
   /** An in-process HTTP request (no socket); `auth: true` adds the API token. */
@@ -61,13 +63,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(ctx: TestContext, overrides: EnvOverrides = {}): Promise<TestApp> {
+export async function startTestApp(ctx: TestContext, overrides: EnvOverrides = {}, { listen = false } = {}): Promise<TestApp> {
   const env = testEnvironment({ DATABASE_URL: ctx.databaseUrl, REDIS_PREFIX: ctx.redisPrefix, ...overrides });
   const app = await createHttpApp(env);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  let url = '';
+  if (listen) {
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  } else {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  }
   return {
     app,
+    url: url.replace('[::1]', '127.0.0.1'),
     env,
     prisma: app.get(PrismaService),
     request({ auth, ...options }) {
