@@ -40,6 +40,8 @@ export class ReconcileService {
 
   /** Installs (or removes, at interval 0) the periodic sweep. Called where workers run. */
   async schedule(): Promise<void> {
+    const client = await this.queue.getBackend().client;
+    if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
     if (this.intervalMs > 0) {
       await this.queue.upsertJobScheduler(SCHEDULER_ID, { every: this.intervalMs }, { name: JobName.Reconcile, data: {}, opts: { attempts: 1 } });
     } else {

@@ -1,9 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../config/environment';
 import { QueueConnectionLogger } from './queue-connection.logger';
 import { QueueName } from './queue.constants';
+import { WorkerLifecycleService } from './worker-lifecycle.service';
 
 /**
  * Reconnect quickly after a Redis restart (BullMQ's default waits up to 20 s between attempts), so
@@ -19,6 +21,7 @@ function redisConnection(config: ConfigService<Environment, true>) {
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => ({
@@ -41,8 +44,23 @@ function redisConnection(config: ConfigService<Environment, true>) {
         },
       }),
     }),
+    BullModule.registerQueueAsync({
+      name: QueueName.Notifications,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Environment, true>) => ({
+        connection: redisConnection(config),
+        prefix: config.get('REDIS_PREFIX', { infer: true }),
+        defaultJobOptions: {
+          attempts: config.get('NOTIFY_ATTEMPTS', { infer: true }),
+          // Jitter spreads the retries of a receiver that came back after an outage.
+          backoff: { type: 'exponential', delay: config.get('NOTIFY_BACKOFF_MS', { infer: true }), jitter: 0.2 },
+          removeOnComplete: { age: 24 * 3600, count: 50_000 },
+          removeOnFail: false,
+        },
+      }),
+    }),
   ],
-  providers: [QueueConnectionLogger],
-  exports: [BullModule],
+  providers: [QueueConnectionLogger, WorkerLifecycleService],
+  exports: [BullModule, QueueConnectionLogger],
 })
 export class QueueModule {}

@@ -41,7 +41,7 @@ describe('no acknowledged event is lost when Redis restarts', () => {
     expect(await sut.prisma.reservation.findUnique({ where: { bookingCode: before.bookingCode } })).toMatchObject({ status: 'Confirmed' });
 
     await redis.stop();
-    const during = [];
+    const during: { bookingCode: string }[] = [];
     for (let i = 0; i < 5; i++) during.push(await sandbox.createBooking({}));
     await sandbox.waitForIdle(10_000);
     const acked = sandbox.deliveries({ kind: 'booking', ok: true }).filter((d) => during.some((b) => b.bookingCode === d.bookingCode));
