@@ -8,7 +8,9 @@ import { AppConfigModule } from './config/config.module';
 import { AppRole, Environment } from './config/environment';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PrismaModule } from './prisma/prisma.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QueueModule } from './queue/queue.module';
 import { ReservationsModule } from './reservations/reservations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -34,6 +36,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(env),
         LoggingModule,
+        MetricsModule.register({ http: roles.http, workerListener: !roles.http, queueDepth: true }),
         PrismaModule,
         QueueModule,
         ScheduleModule.forRoot(),
@@ -42,6 +45,7 @@ export class AppModule {
         ReservationsModule,
         WebhooksModule.register({ worker: roles.worker }),
         BookingsModule.register({ worker: roles.worker }),
+        ...(roles.http ? [QueueDashboardModule] : []),
       ],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: true }) },

@@ -34,13 +34,14 @@ export function setupOpenApi(app: INestApplication): void {
 /**
  * The bearer requirement is document-wide; routes marked @Public() (webhooks, health, iCal) get
  * `security: []` here, read from the same metadata the guard reads, so the document cannot drift
- * from what the guard enforces.
+ * from what the guard enforces. A public route that declares its own scheme (/metrics checks its
+ * tokens in its own guard) keeps it.
  */
 function markPublicOperations(document: OpenAPIObject, app: INestApplication): OpenAPIObject {
   const publicOperationIds = publicHandlerIds(app);
   for (const pathItem of Object.values(document.paths)) {
     for (const operation of [pathItem.get, pathItem.put, pathItem.post, pathItem.delete, pathItem.patch, pathItem.options, pathItem.head]) {
-      if (operation?.operationId && publicOperationIds.has(operation.operationId)) operation.security = [];
+      if (operation?.operationId && publicOperationIds.has(operation.operationId) && !operation.security) operation.security = [];
     }
   }
   return document;

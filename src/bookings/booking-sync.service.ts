@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../config/environment';
+import { MetricsService } from '../metrics/metrics.service';
 import { PlumClient } from '../plum/plum.client';
 import { PlumBooking } from '../plum/plum.types';
 import { blockPlanFor, respondByFor, snapshotOf } from './booking-plan';
@@ -25,6 +26,7 @@ export class BookingSyncService {
     private readonly plum: PlumClient,
     private readonly store: BookingStoreRepository,
     config: ConfigService<Environment, true>,
+    private readonly metrics: MetricsService,
   ) {
     this.holdRequests = config.get('HOLD_REQUESTS', { infer: true });
   }
@@ -41,6 +43,7 @@ export class BookingSyncService {
       return { respondBy, block: blockPlanFor(snapshot.status, respondBy, this.holdRequests, now) };
     });
     this.report(bookingCode, source, result);
+    this.metrics.bookingSynced(source, result);
     return { bookingCode, source, booking, result };
   }
 

@@ -3,6 +3,7 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Environment } from '../config/environment';
+import { MetricsService } from '../metrics/metrics.service';
 import { PlumError } from '../plum/plum.errors';
 import { BOOKING_CODE_PATTERN } from '../plum/plum.types';
 import { BookingEventJob, JobName, ListingEventJob, QueueName, SyncBookingJob } from '../queue/queue.constants';
@@ -53,6 +54,7 @@ export class PlumEventProcessor extends WorkerHost implements OnApplicationBoots
     private readonly bookings: BookingSyncService,
     private readonly listings: ListingSyncService,
     private readonly reconciler: ReconcileService,
+    private readonly metrics: MetricsService,
   ) {
     super();
   }
@@ -61,7 +63,11 @@ export class PlumEventProcessor extends WorkerHost implements OnApplicationBoots
     this.worker.concurrency = this.config.get('WORKER_CONCURRENCY', { infer: true });
   }
 
-  async process(job: Job<unknown, unknown, string>): Promise<unknown> {
+  process(job: Job<unknown, unknown, string>): Promise<unknown> {
+    return this.metrics.timeJob(job, () => this.handle(job));
+  }
+
+  private async handle(job: Job<unknown, unknown, string>): Promise<unknown> {
     switch (job.name) {
       case JobName.BookingEvent:
         return this.handleBookingEvent(job);
@@ -115,6 +121,7 @@ export class PlumEventProcessor extends WorkerHost implements OnApplicationBoots
       const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || exhausted) {
         await this.events.markFailed(eventId, message);
+        this.metrics.eventFailed(job.name, permanent ? 'permanent' : 'exhausted');
         this.logger.error(`Event ${eventId} failed for good after ${job.attemptsMade + 1} attempt(s): ${message}`);
         throw permanent ? new UnrecoverableError(message) : error;
       }
@@ -129,6 +136,8 @@ export class PlumEventProcessor extends WorkerHost implements OnApplicationBoots
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
     if (!job || !/stalled/i.test(error.message)) return;
     const eventId = (job.data as Partial<BookingEventJob>).eventId;
-    if (typeof eventId === 'string' && UUID.test(eventId)) await this.events.markFailed(eventId, error.message).catch(() => undefined);
+    if (typeof eventId !== 'string' || !UUID.test(eventId)) return;
+    this.metrics.eventFailed(job.name, 'stalled');
+    await this.events.markFailed(eventId, error.message).catch(() => undefined);
   }
 }

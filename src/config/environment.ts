@@ -109,6 +109,22 @@ export class Environment {
   @IsString()
   API_TOKEN!: string;
 
+  /** A second token that opens /metrics only, so a Prometheus server never holds the API token. */
+  @Transform(emptyToUndefined)
+  @MinLength(16)
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
+  /** Worker role only (it serves no HTTP): serve /metrics on this port. Unset: no metrics listener. */
+  @Transform(emptyToUndefined)
+  @Transform(toInt)
+  @Min(1)
+  @Max(65535)
+  @IsOptional()
+  @IsInt()
+  METRICS_PORT?: number;
+
   @IsEnum(AppRole)
   APP_ROLE: AppRole = AppRole.All;
 
@@ -174,7 +190,12 @@ export class Environment {
   ICAL_SECRET?: string;
 }
 
-export class ConfigurationError extends Error {}
+export class ConfigurationError extends Error {
+  /** One line per bad variable, for tools that list them (npm run doctor). */
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
 
 function describe(error: ValidationError): string {
   const shown = typeof error.value === 'string' ? JSON.stringify(error.value) : String(error.value);
@@ -182,7 +203,7 @@ function describe(error: ValidationError): string {
   return error.value === undefined ? `${error.property} is required (${reasons})` : `${error.property}=${shown}: ${reasons}`;
 }
 
-const SECRET_VARIABLES = new Set(['PLUM_CLIENT_SECRET', 'PLUM_API_TOKEN', 'WEBHOOK_SECRET', 'API_TOKEN', 'ICAL_SECRET']);
+const SECRET_VARIABLES = new Set(['PLUM_CLIENT_SECRET', 'PLUM_API_TOKEN', 'WEBHOOK_SECRET', 'API_TOKEN', 'ICAL_SECRET', 'METRICS_TOKEN']);
 
 /** Validates raw variables into a typed Environment; throws one line naming each bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
@@ -201,7 +222,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (registers && publicUrl && publicUrl.protocol !== 'https:' && !env.ALLOW_INSECURE_WEBHOOK_URL) {
     problems.push(`PUBLIC_URL must be https (Plum only calls HTTPS endpoints); set ALLOW_INSECURE_WEBHOOK_URL=true for the local sandbox`);
   }
-  if (problems.length > 0) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigurationError(problems);
   return env;
 }
 

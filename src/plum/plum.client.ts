@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../config/environment';
+import { MetricsService } from '../metrics/metrics.service';
 import { parsePlumBooking, parsePlumListing } from './plum-booking.mapper';
 import { PlumError, PlumPermanentError, PlumTransientError } from './plum.errors';
 import { BOOKING_CODE_PATTERN, PlumBooking, PlumBookingPage, PlumListing, PlumWebhookConfig } from './plum.types';
@@ -38,7 +39,10 @@ export class PlumClient {
   private token?: CachedToken;
   private login?: Promise<string>;
 
-  constructor(config: ConfigService<Environment, true>) {
+  constructor(
+    config: ConfigService<Environment, true>,
+    private readonly metrics: MetricsService,
+  ) {
     this.baseUrl = config.get('PLUM_API_URL', { infer: true }).replace(/\/+$/, '');
     this.timeoutMs = config.get('PLUM_TIMEOUT_MS', { infer: true });
     this.staticToken = config.get('PLUM_API_TOKEN', { infer: true });
@@ -113,9 +117,12 @@ export class PlumClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       this.logger.debug(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms`);
+      this.metrics.upstreamRequest(method, pathTemplate(path), response.status, (Date.now() - started) / 1000);
       return response;
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : describeNetworkError(error);
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      this.metrics.upstreamRequest(method, pathTemplate(path), timedOut ? 'timeout' : 'network_error', (Date.now() - started) / 1000);
+      const reason = timedOut ? `timed out after ${this.timeoutMs} ms` : describeNetworkError(error);
       throw new PlumTransientError(`Plum ${method} ${path} ${reason}`);
     }
   }
@@ -182,6 +189,11 @@ function tokenRefreshAt(jwt: string): number {
     // Not a readable JWT: use it until Plum answers 403.
   }
   return Number.POSITIVE_INFINITY;
+}
+
+/** A path as a metrics label: booking codes and listing ids replaced, so each route is one series, not one per booking. */
+export function pathTemplate(path: string): string {
+  return path.replace(/^\/v2\/bookings\/[^/]+/, '/v2/bookings/:code').replace(/^\/v2\/listings\/[^/]+/, '/v2/listings/:id');
 }
 
 /** Retry-After as seconds or an HTTP date, capped so a bogus value cannot park a job for days. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GroupCommit } from '../common/group-commit';
+import { MetricsService } from '../metrics/metrics.service';
 import { EventQueueService } from './event-queue.service';
 import { NewWebhookEvent, WebhookEventRepository } from './webhook-event.repository';
 
@@ -20,10 +21,12 @@ export class WebhookIngestService {
   constructor(
     private readonly events: WebhookEventRepository,
     private readonly queue: EventQueueService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async ingest(event: NewWebhookEvent): Promise<IngestOutcome> {
     const isNew = await this.inserts.submit(event);
+    this.metrics.webhookAcknowledged(event.kind, isNew ? 'accepted' : 'duplicate');
     if (!isNew) return 'duplicate';
     void this.adds.submit(event);
     return 'accepted';

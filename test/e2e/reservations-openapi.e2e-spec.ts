@@ -1,6 +1,7 @@
 import type { RouteOptions } from 'fastify';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from '../../src/app.factory';
+import { QUEUE_DASHBOARD_PATH } from '../../src/queue-dashboard/queue-dashboard.constants';
 import { createTestContext, testEnvironment, TestContext } from '../support/test-app';
 
 interface Operation {
@@ -17,6 +18,8 @@ interface OpenApiDocument {
 }
 
 const DOC_ROUTES = /^\/docs(\/|-json|-yaml|$)/;
+/** Like the Swagger UI, Bull Board is a browser UI with its assets and its own JSON API, not part of the service's API. */
+const isUiRoute = (url: string) => DOC_ROUTES.test(url) || url === QUEUE_DASHBOARD_PATH || url.startsWith(`${QUEUE_DASHBOARD_PATH}/`);
 
 describe('OpenAPI description', () => {
   let ctx: TestContext;
@@ -32,7 +35,7 @@ describe('OpenAPI description', () => {
     app.getHttpAdapter().getInstance().addHook('onRoute', (route: RouteOptions) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) {
-        if (method === 'HEAD' || method === 'OPTIONS' || DOC_ROUTES.test(route.url)) continue;
+        if (method === 'HEAD' || method === 'OPTIONS' || isUiRoute(route.url)) continue;
         routes.add(`${method.toLowerCase()} ${route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
       }
     });
@@ -77,6 +80,9 @@ describe('OpenAPI description', () => {
     expect(operation('get', '/listings/{listingId}/calendar-url').security).toBeUndefined();
     expect(operation('get', '/listings/{listingId}/calendar.ics').security).toEqual([]);
     expect(operation('get', '/health').security).toEqual([]);
+    // Public to the API token guard, but checked by its own (API_TOKEN or METRICS_TOKEN): still a bearer route.
+    expect(operation('get', '/metrics').security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(operation('get', '/metrics').responses['200'].content ?? {})).toEqual(['text/plain']);
   });
 
   it('describes the query parameters, responses and the one error shape', () => {
