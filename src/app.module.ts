@@ -9,6 +9,7 @@ import { AppRole, Environment } from './config/environment';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QueueModule } from './queue/queue.module';
@@ -45,6 +46,7 @@ export class AppModule {
         ReservationsModule,
         WebhooksModule.register({ worker: roles.worker }),
         BookingsModule.register({ worker: roles.worker }),
+        NotificationsModule.register({ worker: roles.worker }),
         ...(roles.http ? [QueueDashboardModule] : []),
       ],
       providers: [

@@ -33,6 +33,11 @@ export type ApplyResult =
       healed: string[];
     };
 
+export type AppliedResult = Extract<ApplyResult, { outcome: 'applied' }>;
+
+/** Runs inside apply's transaction once the booking is written: what it writes commits (or not) with the change, e.g. the notifications outbox. */
+export type ApplyHook = (tx: Tx, result: AppliedResult) => Promise<void>;
+
 export interface ApplyDecision {
   respondBy: Date | null;
   block: BlockPlan;
@@ -70,7 +75,12 @@ export class BookingStoreRepository {
    * listing also hold the listing's lock (taken after the booking's, in id order), which makes the
    * overlap check exact; the exclusion constraint stays the last word.
    */
-  async apply(snapshot: ReservationSnapshot, eventAt: Date | null, decide: (stored: StoredState | null) => ApplyDecision): Promise<ApplyResult> {
+  async apply(
+    snapshot: ReservationSnapshot,
+    eventAt: Date | null,
+    decide: (stored: StoredState | null) => ApplyDecision,
+    afterApply?: ApplyHook,
+  ): Promise<ApplyResult> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'booking:' + snapshot.bookingCode}))`;
       const rows = await tx.$queryRaw<StoredRow[]>`
@@ -102,7 +112,9 @@ export class BookingStoreRepository {
         previous.checkIn !== current.checkIn ||
         previous.checkOut !== current.checkOut ||
         previous.respondBy?.getTime() !== current.respondBy?.getTime();
-      return { outcome: 'applied', previous, current, changed, ...placed, healed };
+      const result: AppliedResult = { outcome: 'applied', previous, current, changed, ...placed, healed };
+      if (afterApply) await afterApply(tx, result);
+      return result;
     });
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../config/environment';
 import { MetricsService } from '../metrics/metrics.service';
+import { NotificationOutboxService } from '../notifications/notification-outbox.service';
 import { PlumClient } from '../plum/plum.client';
 import { PlumBooking } from '../plum/plum.types';
 import { blockPlanFor, respondByFor, snapshotOf } from './booking-plan';
@@ -26,6 +27,7 @@ export class BookingSyncService {
     private readonly plum: PlumClient,
     private readonly store: BookingStoreRepository,
     config: ConfigService<Environment, true>,
+    private readonly notifications: NotificationOutboxService,
     private readonly metrics: MetricsService,
   ) {
     this.holdRequests = config.get('HOLD_REQUESTS', { infer: true });
@@ -37,11 +39,21 @@ export class BookingSyncService {
     const fetchStartedAt = new Date();
     const booking = await this.plum.getBooking(bookingCode);
     const snapshot = snapshotOf(booking, fetchStartedAt);
-    const result = await this.store.apply(snapshot, eventAt, (stored) => {
-      const now = new Date();
-      const respondBy = respondByFor(snapshot, stored, eventAt && eventAt < now ? eventAt : now);
-      return { respondBy, block: blockPlanFor(snapshot.status, respondBy, this.holdRequests, now) };
-    });
+    // What the change tells the host is written in the same transaction (the outbox): a crash after the commit cannot lose it.
+    const notificationIds: string[] = [];
+    const result = await this.store.apply(
+      snapshot,
+      eventAt,
+      (stored) => {
+        const now = new Date();
+        const respondBy = respondByFor(snapshot, stored, eventAt && eventAt < now ? eventAt : now);
+        return { respondBy, block: blockPlanFor(snapshot.status, respondBy, this.holdRequests, now) };
+      },
+      async (tx, applied) => {
+        notificationIds.push(...(await this.notifications.recordBookingChange(tx, { bookingCode, ...applied })));
+      },
+    );
+    await this.notifications.dispatch(notificationIds);
     this.report(bookingCode, source, result);
     this.metrics.bookingSynced(source, result);
     return { bookingCode, source, booking, result };

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Environment } from '../config/environment';
 import { MetricsService } from '../metrics/metrics.service';
+import { NotificationOutboxService } from '../notifications/notification-outbox.service';
 import { PlumError } from '../plum/plum.errors';
 import { BOOKING_CODE_PATTERN } from '../plum/plum.types';
 import { BookingEventJob, JobName, ListingEventJob, QueueName, SyncBookingJob } from '../queue/queue.constants';
@@ -54,6 +55,7 @@ export class PlumEventProcessor extends WorkerHost implements OnApplicationBoots
     private readonly bookings: BookingSyncService,
     private readonly listings: ListingSyncService,
     private readonly reconciler: ReconcileService,
+    private readonly notifications: NotificationOutboxService,
     private readonly metrics: MetricsService,
   ) {
     super();
@@ -120,6 +122,7 @@ export class PlumEventProcessor extends WorkerHost implements OnApplicationBoots
       const permanent = error instanceof PlumError ? !error.transient : error instanceof UnrecoverableError;
       const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || exhausted) {
+        await this.notifications.recordEventFailed(eventId, job.data, job.attemptsMade + 1, message);
         await this.events.markFailed(eventId, message);
         this.metrics.eventFailed(job.name, permanent ? 'permanent' : 'exhausted');
         this.logger.error(`Event ${eventId} failed for good after ${job.attemptsMade + 1} attempt(s): ${message}`);
@@ -138,6 +141,9 @@ export class PlumEventProcessor extends WorkerHost implements OnApplicationBoots
     const eventId = (job.data as Partial<BookingEventJob>).eventId;
     if (typeof eventId !== 'string' || !UUID.test(eventId)) return;
     this.metrics.eventFailed(job.name, 'stalled');
+    await this.notifications
+      .recordEventFailed(eventId, job.data, job.attemptsMade, error.message)
+      .catch((e: unknown) => this.logger.warn(`Could not record the failure notification of event ${eventId}: ${String(e)}`));
     await this.events.markFailed(eventId, error.message).catch(() => undefined);
   }
 }

@@ -188,6 +188,68 @@ export class Environment {
   @IsOptional()
   @IsString()
   ICAL_SECRET?: string;
+
+  /** Notifications: POST each one here as signed JSON. Unset: no outgoing webhooks. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  NOTIFY_WEBHOOK_URL?: string;
+
+  /** Key of the HMAC-SHA256 signature of outgoing notification webhooks; required with NOTIFY_WEBHOOK_URL. */
+  @Transform(emptyToUndefined)
+  @MinLength(16)
+  @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  NOTIFY_WEBHOOK_SECRET?: string;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(120_000)
+  @IsInt()
+  NOTIFY_WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Notifications by email through this server, e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  SMTP_URL?: string;
+
+  /** Who gets the emails: one address or a comma-separated list; required with SMTP_URL. */
+  @Transform(emptyToUndefined)
+  @Matches(/^[^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*$/, { message: 'NOTIFY_EMAIL_TO must be an email address or a comma-separated list of them' })
+  @IsOptional()
+  @IsString()
+  NOTIFY_EMAIL_TO?: string;
+
+  @MaxLength(256)
+  @IsString()
+  NOTIFY_EMAIL_FROM = 'plumline <plumline@localhost>';
+
+  /** Link to Plum's host dashboard in emails; `{bookingCode}` in it is replaced by the booking's code. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PLUM_DASHBOARD_URL?: string;
+
+  /** How long before a request's deadline the host is reminded (booking.request_expiring), in minutes. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(7 * 24 * 60)
+  @IsInt()
+  NOTIFY_EXPIRING_BEFORE_MINUTES = 240;
+
+  /** Delivery attempts per notification before it is failed (kept, retryable); with the backoff, 12 span about 6 hours. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(50)
+  @IsInt()
+  NOTIFY_ATTEMPTS = 12;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  NOTIFY_BACKOFF_MS = 10_000;
 }
 
 export class ConfigurationError extends Error {
@@ -203,7 +265,7 @@ function describe(error: ValidationError): string {
   return error.value === undefined ? `${error.property} is required (${reasons})` : `${error.property}=${shown}: ${reasons}`;
 }
 
-const SECRET_VARIABLES = new Set(['PLUM_CLIENT_SECRET', 'PLUM_API_TOKEN', 'WEBHOOK_SECRET', 'API_TOKEN', 'ICAL_SECRET', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set(['PLUM_CLIENT_SECRET', 'PLUM_API_TOKEN', 'WEBHOOK_SECRET', 'API_TOKEN', 'ICAL_SECRET', 'METRICS_TOKEN', 'NOTIFY_WEBHOOK_SECRET', 'SMTP_URL']);
 
 /** Validates raw variables into a typed Environment; throws one line naming each bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
@@ -222,6 +284,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (registers && publicUrl && publicUrl.protocol !== 'https:' && !env.ALLOW_INSECURE_WEBHOOK_URL) {
     problems.push(`PUBLIC_URL must be https (Plum only calls HTTPS endpoints); set ALLOW_INSECURE_WEBHOOK_URL=true for the local sandbox`);
   }
+  if (env.NOTIFY_WEBHOOK_URL && !env.NOTIFY_WEBHOOK_SECRET) problems.push('NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL (notifications are always signed)');
+  if (env.SMTP_URL && !env.NOTIFY_EMAIL_TO) problems.push('NOTIFY_EMAIL_TO is required with SMTP_URL');
   if (problems.length > 0) throw new ConfigurationError(problems);
   return env;
 }

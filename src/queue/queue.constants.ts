@@ -1,6 +1,8 @@
 export enum QueueName {
   /** Plum webhook events (booking and listing), one job per eventId. */
   Events = 'plum-events',
+  /** Deliveries of recorded notifications, one job per notification id. */
+  Notifications = 'notifications',
 }
 
 export enum JobName {
@@ -30,3 +32,12 @@ export interface SyncBookingJob {
 export type ReconcileJob = Record<string, never>;
 
 export type EventJobData = BookingEventJob | ListingEventJob | SyncBookingJob | ReconcileJob;
+
+export enum NotificationJobName {
+  Deliver = 'deliver-notification',
+}
+
+/** The notification's id; the worker reads everything else from its row. */
+export interface DeliverNotificationJob {
+  notificationId: string;
+}
