@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { RunningSandbox } from '../../sandbox';
 import { PrivatePostgres } from '../support/private-postgres';
 import { PrivateRedis } from '../support/private-redis';
 import { migrate } from '../support/databases';
@@ -13,7 +14,7 @@ export interface DrillDefinition {
 }
 
 /** Deliveries the sandbox started within [from, to), by answer: `200`, `503`, `ECONNREFUSED`, ... */
-function answersBetween(drill: Drill, sandbox: Awaited<ReturnType<Drill['sandbox']>>, from: number, to: number): Record<string, number> {
+function answersBetween(sandbox: RunningSandbox, from: number, to: number): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const d of sandbox.deliveries()) {
     const at = Date.parse(d.at);
@@ -21,7 +22,6 @@ function answersBetween(drill: Drill, sandbox: Awaited<ReturnType<Drill['sandbox
     const key = d.status === null ? (d.error ?? 'no answer') : String(d.status);
     counts[key] = (counts[key] ?? 0) + 1;
   }
-  void drill;
   return counts;
 }
 
@@ -104,7 +104,7 @@ const redisRestart: DrillDefinition = {
     await sleep(4_000);
     await stream.stop();
 
-    const during = answersBetween(drill, sandbox, downAt, upAt);
+    const during = answersBetween(sandbox, downAt, upAt);
     drill.note(`webhook answers while Redis was down: ${show(during)}`);
     const non2xx = Object.entries(during).filter(([k]) => !/^2\d\d$/.test(k));
     drill.check('every webhook during the Redis outage was answered 2xx', non2xx.length === 0);
@@ -158,7 +158,7 @@ const postgresRestart: DrillDefinition = {
 
     const answers: Record<string, number> = {};
     for (const [from, to] of outages) {
-      const during = answersBetween(drill, sandbox, from, to);
+      const during = answersBetween(sandbox, from, to);
       drill.note(`webhook answers during an outage: ${show(during)}`);
       for (const [k, n] of Object.entries(during)) answers[k] = (answers[k] ?? 0) + n;
     }

@@ -16,6 +16,7 @@
  *   --only=a,b            FAULTS_ONLY              drills to run: worker-kill, redis-restart, postgres-restart, plum-outage
  *   --seed=N              FAULTS_SEED              seed of the event mix and the sandbox (default: random, printed)
  *   --build=auto|always|never  FAULTS_BUILD        `npm run build` when dist/ is missing or older than src/ (auto)
+ *   --dist=DIR            FAULTS_DIST              run this compiled app instead of dist/ (e.g. a candidate fix); no build
  *   --keep                FAULTS_KEEP=1            keep the temp dir (process logs) after the run
  *   --verbose             FAULTS_VERBOSE=1         progress every poll; app LOG_LEVEL from FAULTS_LOG_LEVEL (info)
  *
@@ -129,12 +130,14 @@ async function main(): Promise<number> {
   if (!['auto', 'always', 'never'].includes(build)) throw new Error(`--build must be auto, always or never`);
 
   const started = Date.now();
-  ensureBuilt(build);
+  const dist = option('dist', 'FAULTS_DIST');
+  if (dist === undefined) ensureBuilt(build);
+  else if (!existsSync(join(dist, 'src', 'main.js'))) throw new Error(`--dist: no ${join(dist, 'src', 'main.js')}`);
   const runId = `${newRunId()}`;
   tmpDir = mkdtempSync(join(tmpdir(), 'plumline-faults-'));
   // A copy of the compiled app: another build in this tree during the drills cannot pull it away.
   const distDir = join(tmpDir, 'dist');
-  cpSync('dist', distDir, { recursive: true });
+  cpSync(dist ?? 'dist', distDir, { recursive: true });
   templateDatabase = `plumline_faults_${runId}`;
   migrate(databaseUrl(templateDatabase));
 
