@@ -6,7 +6,8 @@ const UNAVAILABLE_PATTERNS = [
   /ETIMEDOUT/,
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
-  /the database system is (starting up|shutting down)/i,
+  /the database system is (starting up|shutting down|not yet accepting connections|in recovery mode)/i,
+  /\b57P0[1-4]\b/, // admin_shutdown, crash_shutdown, cannot_connect_now, database_dropped
   /terminating connection due to administrator command/i,
   /Can't reach database server/i,
   /DatabaseNotReachable|ConnectionClosed|SocketTimeout/,

@@ -13,18 +13,18 @@ export class EventQueueService {
   constructor(@InjectQueue(QueueName.Events) private readonly queue: Queue<EventJobData>) {}
 
   /**
-   * Adds every event in one round trip. An event processed before (a replay: `attempts > 0`) may
-   * still have its finished job kept in Redis, and an add under the same id would be ignored, so
-   * that job is removed first.
+   * Adds every event in one round trip; BullMQ ignores an add under a jobId it still holds, so
+   * adding an event twice is harmless. `replaceFinished` is for replays: the event's finished job
+   * may still be kept in Redis and would swallow the add, so it is removed first.
    */
-  async enqueue(events: QueueableEvent[]): Promise<void> {
+  async enqueue(events: QueueableEvent[], { replaceFinished = false } = {}): Promise<void> {
     if (events.length === 0) return;
     const jobs = events.map((event) =>
       event.kind === 'booking'
         ? { name: JobName.BookingEvent, data: { eventId: event.eventId, bookingCode: event.bookingCode! }, opts: { jobId: event.eventId } }
         : { name: JobName.ListingEvent, data: { eventId: event.eventId, listingId: event.listingId! }, opts: { jobId: event.eventId } },
     );
-    const replays = events.filter((e) => e.attempts > 0);
+    const replays = replaceFinished ? events : [];
     await withTimeout(
       (async () => {
         // Fail fast while Redis is away instead of piling commands into the client's offline queue.

@@ -14,12 +14,14 @@ export interface NewWebhookEvent {
 }
 
 /** What the queue needs to (re-)enqueue an event. */
-export type QueueableEvent = Pick<WebhookEvent, 'eventId' | 'kind' | 'bookingCode' | 'listingId' | 'attempts'>;
+export type QueueableEvent = Pick<WebhookEvent, 'eventId' | 'kind' | 'bookingCode' | 'listingId' | 'attempts' | 'status'>;
 
 export interface EventPage {
   items: WebhookEvent[];
   next: { receivedAt: Date; eventId: string } | null;
 }
+
+const QUEUEABLE = { eventId: true, kind: true, bookingCode: true, listingId: true, attempts: true, status: true } as const;
 
 @Injectable()
 export class WebhookEventRepository {
@@ -59,7 +61,32 @@ export class WebhookEventRepository {
       where: { status: WebhookEventStatus.received, receivedAt: { lt: receivedBefore } },
       orderBy: { receivedAt: 'asc' },
       take: limit,
-      select: { eventId: true, kind: true, bookingCode: true, listingId: true, attempts: true },
+      select: QUEUEABLE,
+    });
+  }
+
+  /**
+   * Events not finished yet (received, queued, processing), in keyset pages: after Redis comes back
+   * empty, their jobs may be gone, and these are the ones to add again.
+   */
+  async findUnfinished(after: { receivedAt: Date; eventId: string } | null, limit: number): Promise<(QueueableEvent & { receivedAt: Date })[]> {
+    const where: Prisma.WebhookEventWhereInput = { status: { in: [WebhookEventStatus.received, WebhookEventStatus.queued, WebhookEventStatus.processing] } };
+    if (after) where.OR = [{ receivedAt: { gt: after.receivedAt } }, { receivedAt: after.receivedAt, eventId: { gt: after.eventId } }];
+    return this.prisma.webhookEvent.findMany({
+      where,
+      orderBy: [{ receivedAt: 'asc' }, { eventId: 'asc' }],
+      take: limit,
+      select: { ...QUEUEABLE, receivedAt: true },
+    });
+  }
+
+  /** Queued or in-progress events nothing has touched for a while: their job may have been lost. */
+  async findStale(untouchedSince: Date, limit: number): Promise<QueueableEvent[]> {
+    return this.prisma.webhookEvent.findMany({
+      where: { status: { in: [WebhookEventStatus.queued, WebhookEventStatus.processing] }, updatedAt: { lt: untouchedSince } },
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+      select: QUEUEABLE,
     });
   }
 
@@ -103,7 +130,9 @@ export class WebhookEventRepository {
       WHERE event_id = ${eventId}::uuid AND status IN ('processed', 'failed')
       RETURNING event_id, kind, booking_code, listing_id, attempts`;
     const row = rows[0];
-    return row ? { eventId: row.event_id, kind: row.kind, bookingCode: row.booking_code, listingId: row.listing_id, attempts: row.attempts } : null;
+    return row
+      ? { eventId: row.event_id, kind: row.kind, bookingCode: row.booking_code, listingId: row.listing_id, attempts: row.attempts, status: WebhookEventStatus.received }
+      : null;
   }
 
   async find(eventId: string): Promise<WebhookEvent | null> {

@@ -45,7 +45,7 @@ export class WebhookIngestService {
 
   private async enqueueBatch(batch: NewWebhookEvent[]): Promise<void[]> {
     try {
-      await this.queue.enqueue(batch.map((e) => ({ ...e, attempts: 0 })));
+      await this.queue.enqueue(batch.map((e) => ({ ...e, attempts: 0, status: 'received' as const })));
       await this.events.markQueued(batch.map((e) => e.eventId));
     } catch (error) {
       this.logger.warn(`${batch.length} acknowledged event(s) left for the relay: ${error instanceof Error ? error.message : String(error)}`);

@@ -74,7 +74,7 @@ export class WebhooksService {
       throw new ConflictException(`Event ${eventId} is ${existing.status}: only processed or failed events can be replayed`);
     }
     try {
-      await this.queue.enqueue([event]);
+      await this.queue.enqueue([event], { replaceFinished: true });
       await this.events.markQueued([event.eventId]);
       return { eventId, status: 'queued' };
     } catch {

@@ -3,7 +3,7 @@ import { RunningSandbox } from '../../sandbox';
 import { pointSandboxAt, sandboxEnv, startTestSandbox, waitForEventsSettled } from '../support/plum-sandbox';
 import { PrivateRedis } from '../support/private-redis';
 import { waitFor } from '../support/processes';
-import { createTestContext, startTestApp, TEST_WEBHOOK_SECRET, TestApp, TestContext } from '../support/test-app';
+import { createTestContext, startTestApp, startTestWorker, TEST_WEBHOOK_SECRET, TestApp, TestContext } from '../support/test-app';
 
 describe('no acknowledged event is lost when Redis restarts', () => {
   let ctx: TestContext;
@@ -78,5 +78,43 @@ describe('no acknowledged event is lost when Redis restarts', () => {
     expect(await sut.prisma.webhookEvent.count({ where: { eventId: event.eventId } })).toBe(1);
     const fresh = await postEvent(randomUUID(), booking.bookingCode);
     expect(fresh.json()).toMatchObject({ status: 'accepted' });
+  });
+
+  it('re-adds jobs that Redis held when it came back empty', async () => {
+    // Its own database: the app above would otherwise relay and process these events itself.
+    const own = await createTestContext();
+    // An api-only process acknowledges and enqueues; no worker takes the jobs yet.
+    const api = await startTestApp(own, { ...sandboxEnv(sandbox), REDIS_URL: redis.url, APP_ROLE: 'api' });
+    const codes: string[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const booking = await sandbox.createBooking({});
+        codes.push(booking.bookingCode);
+        await sandbox.setBooking(booking.bookingCode, {}, { notify: false });
+        expect((await api.request({
+          method: 'POST',
+          url: `/webhooks/bookings?token=${TEST_WEBHOOK_SECRET}`,
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ eventId: randomUUID(), timestamp: new Date().toISOString(), bookingCode: booking.bookingCode, listingId: null }),
+        })).statusCode).toBe(200);
+      }
+      await waitFor(async () => (await api.prisma.webhookEvent.count({ where: { bookingCode: { in: codes }, status: 'queued' } })) === 5, { what: 'jobs queued' });
+
+      await redis.stop();
+      await redis.start(); // the queued jobs are gone with it
+
+      const worker = await startTestWorker(own, { ...sandboxEnv(sandbox), REDIS_URL: redis.url });
+      try {
+        await waitFor(async () => (await api.prisma.webhookEvent.count({ where: { bookingCode: { in: codes }, status: 'processed' } })) === 5, {
+          timeoutMs: 30_000,
+          what: 'the lost jobs to be re-added and processed',
+        });
+      } finally {
+        await worker.close();
+      }
+    } finally {
+      await api.close();
+      await own.cleanup();
+    }
   });
 });

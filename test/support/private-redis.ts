@@ -33,6 +33,7 @@ export class PrivateRedis {
     });
     await waitFor(async () => {
       const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', () => undefined); // refused until the server is up; connect() reports it
       try {
         await client.connect();
         return (await client.ping()) === 'PONG';
