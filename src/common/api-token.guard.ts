@@ -3,19 +3,19 @@ import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Environment } from '../config/environment';
-import { constantTimeEqual } from './constant-time';
+import { SecretMatcher } from './constant-time';
 import { IS_PUBLIC } from './public.decorator';
 
 /** Every route needs `Authorization: Bearer <API_TOKEN>` unless it is marked @Public(). */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  private readonly token: string;
+  private readonly token: SecretMatcher;
 
   constructor(
     private readonly reflector: Reflector,
     config: ConfigService<Environment, true>,
   ) {
-    this.token = config.get('API_TOKEN', { infer: true });
+    this.token = new SecretMatcher(config.get('API_TOKEN', { infer: true }));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -24,7 +24,7 @@ export class ApiTokenGuard implements CanActivate {
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('Missing bearer token: send Authorization: Bearer <API_TOKEN>');
-    if (!constantTimeEqual(match[1], this.token)) throw new UnauthorizedException('Invalid API token');
+    if (!this.token.matches(match[1])) throw new UnauthorizedException('Invalid API token');
     return true;
   }
 }

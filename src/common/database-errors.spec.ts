@@ -6,6 +6,7 @@ describe('isDatabaseUnavailable', () => {
     ['a crash recovery in progress (57P03)', new Error('Raw query failed. Code: `57P03`. Message: `the database system is not yet accepting connections`')],
     ['an admin shutdown', new Error('terminating connection due to administrator command')],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['a bare pg connection error', Object.assign(new AggregateError([Object.assign(new Error(''), { code: 'ECONNREFUSED' })], ''), {})],
   ])('recognises %s', (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

@@ -13,10 +13,23 @@ const UNAVAILABLE_PATTERNS = [
   /DatabaseNotReachable|ConnectionClosed|SocketTimeout/,
 ];
 
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && UNAVAILABLE_PRISMA_CODES.has(code)) return true;
-  const text = `${error.name} ${error.message} ${JSON.stringify((error as { cause?: unknown }).cause ?? '')}`;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** Duck-typed rather than `instanceof Error`: errors raised inside Node's own modules come from another realm under test runners. */
+export function isDatabaseUnavailable(candidate: unknown): boolean {
+  if (typeof candidate !== 'object' || candidate === null) return false;
+  const error = candidate as ErrorLike;
+  if (typeof error.code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(error.code) || NETWORK_CODES.has(error.code))) return true;
+  // A refused connection to a host with several addresses arrives as an AggregateError.
+  if (Array.isArray(error.errors) && error.errors.some(isDatabaseUnavailable)) return true;
+  const text = `${String(error.name)} ${String(error.message)} ${JSON.stringify(error.cause ?? '')}`;
   return UNAVAILABLE_PATTERNS.some((pattern) => pattern.test(text));
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { Environment } from '../config/environment';
@@ -12,6 +12,12 @@ import { redactUrl, REDACTED_PATHS } from './redaction';
       useFactory: (config: ConfigService<Environment, true>) => {
         const format = config.get('LOG_FORMAT', { infer: true }) ?? (config.get('NODE_ENV', { infer: true }) === 'production' ? 'json' : 'pretty');
         return {
+          // Webhooks are the hot path (thousands a second at peak): a line per delivery would cost more
+          // than storing it. Their outcomes are in the event log (GET /webhook-events) and /metrics.
+          exclude: [
+            { method: RequestMethod.POST, path: 'webhooks/bookings' },
+            { method: RequestMethod.POST, path: 'webhooks/listings' },
+          ],
           pinoHttp: {
             level: config.get('LOG_LEVEL', { infer: true }),
             transport: format === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,

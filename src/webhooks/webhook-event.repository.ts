@@ -33,26 +33,30 @@ export class WebhookEventRepository {
    */
   async insertNew(events: NewWebhookEvent[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();
-    const rows = await this.prisma.$queryRaw<{ event_id: string }[]>`
-      INSERT INTO webhook_events (event_id, kind, booking_code, listing_id, event_timestamp, payload)
-      SELECT * FROM unnest(
-        ${events.map((e) => e.eventId)}::uuid[],
-        ${events.map((e) => e.kind)}::webhook_event_kind[],
-        ${events.map((e) => e.bookingCode)}::varchar[],
-        ${events.map((e) => e.listingId)}::int[],
-        ${events.map((e) => e.eventTimestamp.toISOString())}::timestamptz[],
-        ${events.map((e) => JSON.stringify(e.payload))}::jsonb[])
-      ON CONFLICT (event_id) DO NOTHING
-      RETURNING event_id`;
+    // Straight through pg: this is the webhook hot path (see PrismaService.pool).
+    const { rows } = await this.prisma.pool.query<{ event_id: string }>(
+      `INSERT INTO webhook_events (event_id, kind, booking_code, listing_id, event_timestamp, payload)
+       SELECT * FROM unnest($1::uuid[], $2::webhook_event_kind[], $3::varchar[], $4::int[], $5::timestamptz[], $6::jsonb[])
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      [
+        events.map((e) => e.eventId),
+        events.map((e) => e.kind),
+        events.map((e) => e.bookingCode),
+        events.map((e) => e.listingId),
+        events.map((e) => e.eventTimestamp.toISOString()),
+        events.map((e) => JSON.stringify(e.payload)),
+      ],
+    );
     return new Set(rows.map((r) => r.event_id));
   }
 
   /** received → queued, once the job is in Redis; never moves an event that a worker already took. */
   async markQueued(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.prisma.$executeRaw`
-      UPDATE webhook_events SET status = 'queued', updated_at = now()
-      WHERE event_id = ANY(${eventIds}::uuid[]) AND status = 'received'`;
+    await this.prisma.pool.query(`UPDATE webhook_events SET status = 'queued', updated_at = now() WHERE event_id = ANY($1::uuid[]) AND status = 'received'`, [
+      eventIds,
+    ]);
   }
 
   /** Events acknowledged but never enqueued (Redis was down), oldest first. */

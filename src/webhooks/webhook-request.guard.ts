@@ -1,7 +1,7 @@
 import { BadRequestException, CanActivate, ExecutionContext, Injectable, UnauthorizedException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
-import { constantTimeEqual } from '../common/constant-time';
+import { SecretMatcher } from '../common/constant-time';
 import { Environment } from '../config/environment';
 
 /**
@@ -10,10 +10,11 @@ import { Environment } from '../config/environment';
  */
 @Injectable()
 export class WebhookRequestGuard implements CanActivate {
-  private readonly secret?: string;
+  private readonly secret?: SecretMatcher;
 
   constructor(config: ConfigService<Environment, true>) {
-    this.secret = config.get('WEBHOOK_SECRET', { infer: true });
+    const secret = config.get('WEBHOOK_SECRET', { infer: true });
+    this.secret = secret ? new SecretMatcher(secret) : undefined;
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -22,7 +23,7 @@ export class WebhookRequestGuard implements CanActivate {
       const header = request.headers['x-webhook-token'];
       const query = request.query?.token;
       const presented = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
-      if (!constantTimeEqual(presented, this.secret)) {
+      if (!this.secret.matches(presented)) {
         throw new UnauthorizedException(presented === undefined ? 'Missing webhook token (?token= or X-Webhook-Token)' : 'Invalid webhook token');
       }
     }

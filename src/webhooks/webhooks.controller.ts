@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -11,9 +12,9 @@ import {
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/public.decorator';
 import { BookingWebhookDto, ListingWebhookDto, WebhookAckDto } from './dto/webhook-payload.dto';
+import { BookingEventPayload, BookingEventPipe, ListingEventPayload, ListingEventPipe } from './webhook-payload.validation';
 import { WebhookRequestGuard } from './webhook-request.guard';
 import { WebhooksService } from './webhooks.service';
 
@@ -36,15 +37,17 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Receive a Plum booking event' })
   @ApiOkResponse({ type: WebhookAckDto, description: 'Stored (accepted), or already seen (duplicate)' })
-  receiveBooking(@Body() payload: BookingWebhookDto, @Req() request: FastifyRequest): Promise<WebhookAckDto> {
-    return this.webhooks.receiveBooking(payload, request.body as Record<string, unknown>);
+  @ApiBody({ type: BookingWebhookDto })
+  receiveBooking(@Body(BookingEventPipe) payload: BookingEventPayload): Promise<WebhookAckDto> {
+    return this.webhooks.receiveBooking(payload);
   }
 
   @Post('listings')
   @HttpCode(200)
   @ApiOperation({ summary: 'Receive a Plum listing event' })
   @ApiOkResponse({ type: WebhookAckDto })
-  receiveListing(@Body() payload: ListingWebhookDto, @Req() request: FastifyRequest): Promise<WebhookAckDto> {
-    return this.webhooks.receiveListing(payload, request.body as Record<string, unknown>);
+  @ApiBody({ type: ListingWebhookDto })
+  receiveListing(@Body(ListingEventPipe) payload: ListingEventPayload): Promise<WebhookAckDto> {
+    return this.webhooks.receiveListing(payload);
   }
 }

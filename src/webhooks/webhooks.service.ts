@@ -1,12 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { BookingWebhookDto, ListingWebhookDto, WebhookAckDto } from './dto/webhook-payload.dto';
+import { WebhookAckDto } from './dto/webhook-payload.dto';
 import { ReplayAcceptedDto, WebhookEventDto, WebhookEventPageDto, WebhookEventQueryDto, WebhookEventStatsDto } from './dto/webhook-event.dto';
 import { EventQueueService } from './event-queue.service';
 import { WebhookEventRepository } from './webhook-event.repository';
 import { WebhookIngestService } from './webhook-ingest.service';
-
-type RawPayload = Record<string, unknown>;
+import { BookingEventPayload, ListingEventPayload } from './webhook-payload.validation';
 
 @Injectable()
 export class WebhooksService {
@@ -16,27 +15,27 @@ export class WebhooksService {
     private readonly queue: EventQueueService,
   ) {}
 
-  /** `raw` is the body as received, unknown fields included: that is what the inbox keeps. */
-  async receiveBooking(dto: BookingWebhookDto, raw: RawPayload): Promise<WebhookAckDto> {
+  /** The payload is kept as received, unknown fields included. */
+  async receiveBooking(dto: BookingEventPayload): Promise<WebhookAckDto> {
     const status = await this.ingest.ingest({
       eventId: dto.eventId.toLowerCase(),
       kind: 'booking',
       bookingCode: dto.bookingCode,
       listingId: null,
       eventTimestamp: new Date(dto.timestamp),
-      payload: raw,
+      payload: { ...dto },
     });
     return { acknowledged: true, status, eventId: dto.eventId };
   }
 
-  async receiveListing(dto: ListingWebhookDto, raw: RawPayload): Promise<WebhookAckDto> {
+  async receiveListing(dto: ListingEventPayload): Promise<WebhookAckDto> {
     const status = await this.ingest.ingest({
       eventId: dto.eventId.toLowerCase(),
       kind: 'listing',
       bookingCode: null,
       listingId: dto.listingId,
       eventTimestamp: new Date(dto.timestamp),
-      payload: raw,
+      payload: { ...dto },
     });
     return { acknowledged: true, status, eventId: dto.eventId };
   }
