@@ -4,7 +4,6 @@ import { badRequest, conflict, notFound } from './errors';
 import { randomCode, Rng } from './random';
 import type {
   BookingStatus,
-  CreateBookingInput,
   DateChange,
   EventKind,
   PlumBooking,

@@ -1,16 +1,36 @@
 import { BadRequestException } from '@nestjs/common';
 
-/** Opaque keyset cursors: base64url JSON, so clients cannot depend on their contents. */
-export function encodeCursor(value: Record<string, string>): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+/**
+ * Keyset cursors: the sort key of the last row served, base64url-encoded JSON. Opaque to clients, so the
+ * encoding can change; never trusted either, so a tampered cursor is a 400, not a 500.
+ */
+export function encodeCursor(key: readonly string[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<K extends string>(cursor: string, keys: readonly K[]): Record<K, string> {
+export function decodeCursor(cursor: string, arity: number): string[] {
+  let key: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (keys.every((k) => typeof value[k] === 'string')) return value as Record<K, string>;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    key = undefined;
   }
-  throw new BadRequestException(['cursor is not a cursor this API returned']);
+  if (!Array.isArray(key) || key.length !== arity || !key.every((part) => typeof part === 'string' && part.length <= 256)) {
+    throw new BadRequestException(['cursor is invalid: pass nextCursor from the previous page unchanged']);
+  }
+  return key as string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The common keyset of time-ordered lists: a timestamp and a uuid that breaks ties. */
+export function decodeTimeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = decodeCursor(cursor, 2);
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime()) || !UUID.test(id)) throw new BadRequestException(['cursor is invalid: pass nextCursor from the previous page unchanged']);
+  return { at: date, id };
+}
+
+export function encodeTimeCursor(at: Date, id: string): string {
+  return encodeCursor([at.toISOString(), id]);
 }

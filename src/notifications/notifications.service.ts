@@ -1,11 +1,10 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { NotificationStatus } from '../generated/prisma/client';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeTimeCursor, encodeTimeCursor } from '../common/cursor';
 import { NotificationDto, NotificationListQueryDto, NotificationPageDto, NotificationRetryAcceptedDto } from './dto/notification.dto';
 import { NotificationQueueService } from './notification-queue.service';
 import { NotificationRepository } from './notification.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The delivery log behind the REST API. */
 @Injectable()
@@ -19,7 +18,7 @@ export class NotificationsService {
     const page = await this.repository.list({ status: query.status, type: query.type }, query.limit, query.cursor ? this.parseCursor(query.cursor) : undefined);
     return {
       items: page.items.map((n) => NotificationDto.from(n)),
-      nextCursor: page.next && encodeCursor({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }),
+      nextCursor: page.next && encodeTimeCursor(page.next.createdAt, page.next.id),
     };
   }
 
@@ -56,9 +55,7 @@ export class NotificationsService {
   }
 
   private parseCursor(cursor: string): { createdAt: Date; id: string } {
-    const { createdAt, id } = decodeCursor(cursor, ['createdAt', 'id'] as const);
-    const at = new Date(createdAt);
-    if (Number.isNaN(at.getTime()) || !UUID.test(id)) throw new BadRequestException(['cursor is not a cursor this API returned']);
+    const { at, id } = decodeTimeCursor(cursor);
     return { createdAt: at, id };
   }
 }

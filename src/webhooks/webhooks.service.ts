@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeTimeCursor, encodeTimeCursor } from '../common/cursor';
 import { WebhookAckDto } from './dto/webhook-payload.dto';
 import { ReplayAcceptedDto, WebhookEventDto, WebhookEventPageDto, WebhookEventQueryDto, WebhookEventStatsDto } from './dto/webhook-event.dto';
 import { EventQueueService } from './event-queue.service';
@@ -41,15 +41,11 @@ export class WebhooksService {
   }
 
   async list(query: WebhookEventQueryDto): Promise<WebhookEventPageDto> {
-    const after = query.cursor ? decodeCursor(query.cursor, ['receivedAt', 'eventId'] as const) : undefined;
-    const page = await this.events.list(
-      { status: query.status, bookingCode: query.bookingCode },
-      query.limit,
-      after && { receivedAt: new Date(after.receivedAt), eventId: after.eventId },
-    );
+    const after = query.cursor ? decodeTimeCursor(query.cursor) : undefined;
+    const page = await this.events.list({ status: query.status, bookingCode: query.bookingCode }, query.limit, after && { receivedAt: after.at, eventId: after.id });
     return {
       items: page.items.map((e) => WebhookEventDto.from(e)),
-      nextCursor: page.next && encodeCursor({ receivedAt: page.next.receivedAt.toISOString(), eventId: page.next.eventId }),
+      nextCursor: page.next && encodeTimeCursor(page.next.receivedAt, page.next.eventId),
     };
   }
 
