@@ -117,7 +117,9 @@ describe('webhook registration on start-up (real Postgres and Redis, the Plum sa
     await settled(sut, calls(plum, 'GET').length);
     await sleep(300);
     const upstream = plum.requests().slice(before).filter((r) => r.path.startsWith('/v2/'));
-    expect(upstream.map((r) => r.method)).toEqual(['GET']);
+    // Only reads: a GET timed out on a loaded machine may be repeated, but nothing is written.
+    expect(upstream.length).toBeGreaterThan(0);
+    expect(upstream.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   it('re-registers when PUBLIC_URL changes, with or without a trailing slash or a path prefix', async () => {
