@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEnum, IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { Notification, NotificationStatus } from '../../generated/prisma/client';
 import { notificationBody } from '../notification-body';
 import { NOTIFICATION_TYPES, NotificationType } from '../notification.types';
 
 const STATUSES = Object.values(NotificationStatus);
 
-export class NotificationListQueryDto {
+export class NotificationListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES, description: 'pending: recorded, not queued yet; queued: being delivered or waiting to retry' })
   @IsOptional()
   @IsEnum(NotificationStatus, { message: `status must be one of ${STATUSES.join(', ')}` })
@@ -18,19 +18,6 @@ export class NotificationListQueryDto {
   @IsIn(NOTIFICATION_TYPES, { message: `type must be one of ${NOTIFICATION_TYPES.join(', ')}` })
   type?: NotificationType;
 
-  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(200, { message: 'limit must be at most 200' })
-  limit = 50;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page; opaque' })
-  @IsOptional()
-  @MaxLength(512)
-  @IsString()
-  cursor?: string;
 }
 
 export class NotificationDto {

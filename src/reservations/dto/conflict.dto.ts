@@ -1,30 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
 import type { BookingConflict } from '../../generated/prisma/client';
 import { toDateOnly } from '../dates';
 import { IsListingId, MAX_INT4 } from '../validation';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './reservation-list-query.dto';
 
-export class ConflictListQueryDto {
+export class ConflictListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INT4, example: 123 })
   @IsOptional()
   @IsListingId()
   listingId?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page; opaque' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }
 
 export class ConflictResponseDto {

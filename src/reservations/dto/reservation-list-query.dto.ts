@@ -1,13 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { BOOKING_STATUSES, BookingStatus } from '../../plum/plum.types';
 import { IsDateOnly, IsListingId, MAX_INT4 } from '../validation';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
-
-export class ReservationListQueryDto {
+export class ReservationListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INT4, example: 123 })
   @IsOptional()
   @IsListingId()
@@ -33,17 +30,4 @@ export class ReservationListQueryDto {
   @IsISO8601({ strict: true }, { message: '$property must be an ISO 8601 date-time' })
   updatedSince?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page; opaque' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsEnum, IsOptional, Matches } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { WebhookEvent, WebhookEventStatus } from '../../generated/prisma/client';
 import { BOOKING_CODE_PATTERN } from '../../plum/plum.types';
 
-export class WebhookEventQueryDto {
+export class WebhookEventQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: WebhookEventStatus })
   @IsOptional()
   @IsEnum(WebhookEventStatus, { message: `status must be one of ${Object.values(WebhookEventStatus).join(', ')}` })
@@ -15,18 +15,6 @@ export class WebhookEventQueryDto {
   @Matches(BOOKING_CODE_PATTERN, { message: 'bookingCode must be 1-64 characters of A-Z, a-z, 0-9, _ or -' })
   bookingCode?: string;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(200, { message: 'limit must be at most 200' })
-  limit = 50;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  cursor?: string;
 }
 
 export class WebhookEventDto {
