@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
@@ -6,7 +6,7 @@ import { Environment } from '../config/environment';
 import { PrismaClient } from '../generated/prisma/client';
 
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   /**
    * The connection pool under Prisma. Repositories use it directly only for the webhook hot path,
    * where Prisma's per-call query compilation costs more than the statement itself.
@@ -26,7 +26,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     pool.on('error', () => undefined);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The last thing to go: queue workers finish their jobs in `beforeApplicationShutdown` (see
+   * WorkerLifecycleService), and those jobs need the database until then.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
     await this.pool.end();
   }

@@ -9,10 +9,12 @@ const READY_PROBE_MS = 250;
 /**
  * What every BullMQ worker of this process needs, whichever module declares it:
  * - its connection errors go to the logger once per outage, not to the console per retry;
+ * - it stops before anything its jobs depend on: workers are closed in `beforeApplicationShutdown`,
+ *   which Nest runs before any `onApplicationShutdown` (where the database pool closes), so jobs in
+ *   flight finish with their database; @nestjs/bullmq's own close later finds them closed;
  * - shutdown does not hang on a Redis that is away. BullMQ's graceful Worker.close() waits for the
  *   fetch loop, which never returns while Redis is unreachable; such a worker is closed forcefully
- *   first (nothing can finish without Redis anyway, and the jobs it held are re-run by stalled-job
- *   recovery). With Redis up, @nestjs/bullmq's own graceful close runs as usual.
+ *   (nothing can finish without Redis anyway, and the jobs it held are re-run by stalled-job recovery).
  */
 @Injectable()
 export class WorkerLifecycleService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,9 +32,9 @@ export class WorkerLifecycleService implements OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(
       this.workers().map(async (worker) => {
-        if (await isRedisReady(worker)) return;
+        if (await isRedisReady(worker)) return worker.close();
         this.logger.warn(`Redis unreachable: closing worker ${worker.name} without waiting for its fetch loop`);
-        await worker.close(true);
+        return worker.close(true);
       }),
     );
   }
