@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { ManagedProcess, processCpuMs, startProcess, waitForHealthy } from './processes';
+import { deleteRedisPrefix as deleteTestRedisPrefix } from '../../test/support/redis';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
@@ -141,20 +142,9 @@ export function newRedisPrefix(runId: string, label: string): string {
   return `plumline-bench-${runId}-${label}`;
 }
 
-/** Removes every key written under a prefix. */
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+/** Removes every key written under a prefix (the tests' cleanup, pointed at the bench's Redis). */
+export function deleteRedisPrefix(prefix: string): Promise<void> {
+  return deleteTestRedisPrefix(prefix, REDIS_URL);
 }
 
 export function redisClient(): Redis {

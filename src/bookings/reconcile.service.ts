@@ -5,6 +5,7 @@ import { Job, Queue } from 'bullmq';
 import { Environment } from '../config/environment';
 import { PlumError } from '../plum/plum.errors';
 import { EventJobData, JobName, QueueName } from '../queue/queue.constants';
+import { assertRedisReady } from '../queue/redis-ready';
 import { BookingSyncService } from './booking-sync.service';
 import { BookingStoreRepository } from './booking-store.repository';
 
@@ -40,8 +41,7 @@ export class ReconcileService {
 
   /** Installs (or removes, at interval 0) the periodic sweep. Called where workers run. */
   async schedule(): Promise<void> {
-    const client = await this.queue.getBackend().client;
-    if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
+    await assertRedisReady(this.queue);
     if (this.intervalMs > 0) {
       await this.queue.upsertJobScheduler(SCHEDULER_ID, { every: this.intervalMs }, { name: JobName.Reconcile, data: {}, opts: { attempts: 1 } });
     } else {

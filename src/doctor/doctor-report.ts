@@ -1,3 +1,5 @@
+import { withTimeout } from '../common/with-timeout';
+
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 /** One line of the doctor's report: what was checked, what was found, and what to do when it is not ok. */
@@ -28,14 +30,6 @@ export function errorText(error: unknown): string {
 }
 
 /** Fails with a readable message instead of waiting on a dependency that never answers. */
-export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(work, ms, `${what} did not answer within ${ms / 1000} s`);
 }

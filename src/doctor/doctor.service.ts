@@ -10,7 +10,7 @@ import { PlumClient } from '../plum/plum.client';
 import { PlumError } from '../plum/plum.errors';
 import { PlumWebhookConfig } from '../plum/plum.types';
 import { QueueName } from '../queue/queue.constants';
-import { CheckResult, errorText, fail, ok, skip, warn, withTimeout } from './doctor-report';
+import { CheckResult, errorText, fail, ok, skip, warn, withDeadline } from './doctor-report';
 
 export interface DoctorOptions {
   /** A job waiting longer than this with no worker connected means the queue is not moving. */
@@ -62,7 +62,7 @@ export class DoctorService {
     const where = describeUrl(this.env.DATABASE_URL);
     const client = new Client({ connectionString: this.env.DATABASE_URL, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
     try {
-      await withTimeout(client.connect(), timeoutMs, 'Postgres');
+      await withDeadline(client.connect(), timeoutMs, 'Postgres');
       const { rows } = await client.query<{ version: string }>(`SELECT current_setting('server_version') AS version`);
       yield ok('Postgres', `reachable at ${where} (PostgreSQL ${rows[0].version})`);
     } catch (error) {
@@ -111,8 +111,8 @@ export class DoctorService {
     try {
       let info: Record<string, string>;
       try {
-        await withTimeout(redis.connect(), timeoutMs, 'Redis');
-        info = parseInfo(await withTimeout(redis.info(), timeoutMs, 'Redis'));
+        await withDeadline(redis.connect(), timeoutMs, 'Redis');
+        info = parseInfo(await withDeadline(redis.info(), timeoutMs, 'Redis'));
         yield ok('Redis', `reachable at ${where} (Redis ${info.redis_version ?? 'unknown version'})`);
       } catch (error) {
         yield fail('Redis', `cannot connect to ${where}: ${errorText(error)}`, 'start Redis, or fix REDIS_URL');
@@ -134,7 +134,7 @@ export class DoctorService {
     const check = 'Queue';
     const queue = new Queue(QueueName.Events, { connection: redis, prefix: this.env.REDIS_PREFIX });
     try {
-      const [counts, paused, oldest, workers] = await withTimeout(
+      const [counts, paused, oldest, workers] = await withDeadline(
         Promise.all([
           queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
           queue.isPaused(),

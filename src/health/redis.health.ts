@@ -2,7 +2,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Queue } from 'bullmq';
+import { withTimeout } from '../common/with-timeout';
 import { QueueName } from '../queue/queue.constants';
+
+const PROBE_MS = 1_000;
 
 @Injectable()
 export class RedisHealthIndicator {
@@ -14,8 +17,8 @@ export class RedisHealthIndicator {
   async isHealthy(key: string) {
     const check = this.indicator.check(key);
     try {
-      const client = await withTimeout(this.queue.getBackend().client, 1_000);
-      await withTimeout(client.get('plumline:health'), 1_000);
+      const client = await withTimeout(this.queue.getBackend().client, PROBE_MS, `no answer within ${PROBE_MS} ms`);
+      await withTimeout(client.get('plumline:health'), PROBE_MS, `no answer within ${PROBE_MS} ms`);
       return check.up();
     } catch (error) {
       return check.down({ message: error instanceof Error ? error.message : String(error) });
@@ -23,10 +26,3 @@ export class RedisHealthIndicator {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -3,7 +3,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { JobType, Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
+import { withTimeout } from '../common/with-timeout';
 import { QueueName } from '../queue/queue.constants';
+import { assertRedisReady } from '../queue/redis-ready';
 import { MetricsService } from './metrics.service';
 
 /** A scrape must answer even when Redis does not: Prometheus would otherwise lose every other metric too. */
@@ -61,19 +63,10 @@ export class QueueMetricsCollector implements OnModuleInit {
 }
 
 async function jobCounts(queue: Queue): Promise<Record<string, number>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${QUEUE_SCRAPE_TIMEOUT_MS} ms`)), QUEUE_SCRAPE_TIMEOUT_MS);
-  });
   const read = (async () => {
-    const client = await queue.getBackend().client;
     // While Redis is away, a command would wait in the client's offline queue: do not add one per scrape.
-    if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
+    await assertRedisReady(queue);
     return queue.getJobCounts(...STATES);
   })();
-  try {
-    return await Promise.race([read, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeout(read, QUEUE_SCRAPE_TIMEOUT_MS, `Redis did not answer within ${QUEUE_SCRAPE_TIMEOUT_MS} ms`);
 }

@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { withTimeout } from '../common/with-timeout';
 import { EventJobData, JobName, QueueName } from '../queue/queue.constants';
+import { assertRedisReady } from '../queue/redis-ready';
 import { QueueableEvent } from './webhook-event.repository';
 
 /** A Redis that hangs (rather than refusing) must not hold a webhook response for long. */
@@ -27,20 +29,12 @@ export class EventQueueService {
     const replays = replaceFinished ? events : [];
     await withTimeout(
       (async () => {
-        // Fail fast while Redis is away instead of piling commands into the client's offline queue.
-        const client = await this.queue.getBackend().client;
-        if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
+        await assertRedisReady(this.queue);
         await Promise.all(replays.map((e) => this.queue.remove(e.eventId)));
         await this.queue.addBulk(jobs);
       })(),
+      ENQUEUE_TIMEOUT_MS,
+      `Redis did not accept the jobs within ${ENQUEUE_TIMEOUT_MS} ms`,
     );
   }
-}
-
-function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not accept the jobs within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
